@@ -343,6 +343,7 @@ class RecruitmentStatus(Model):
     role_id: str
     title: str
     stage: Stage
+    role: RoleOpening  # the whole opening, so the CLI can build call briefs and merits summaries
     recruiter: Person
     candidates: list[CandidateRecord]
     ranking: list[RankingEntry]
@@ -480,3 +481,7 @@ class ReengagementResult(Model):
     checks_done: int
     prompts_sent: int
     rows_erased: int
+
+
+class ConsentWithdrawal(Model):
+    reason: str = ""
