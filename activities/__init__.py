@@ -1,0 +1,1 @@
+"""I/O adapters run as Temporal activities: notifications, the notes archive, open roles."""
