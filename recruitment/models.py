@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -155,8 +156,6 @@ class RoleOpening(Model):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as err:
@@ -468,6 +467,7 @@ class ReengagementStatus(Model):
     candidate_id: str
     state: Literal["waiting", "matched", "consent_withdrawn", "consent_expired"]
     next_check_at: datetime | None
+    consent_given_at: datetime
     consent_expires_at: datetime
     checks_done: int
     matches: list[RoleMatch]

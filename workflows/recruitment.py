@@ -17,6 +17,7 @@ The rules and texts live in `recruitment/`; this file only decides when things h
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
@@ -230,7 +231,7 @@ class RecruitmentWorkflow:
         if candidate_id in self._reminders_running:
             return
         self._reminders_running.add(candidate_id)
-        workflow.create_task(self._remind_about_notes(candidate_id))
+        asyncio.create_task(self._remind_about_notes(candidate_id))
 
     async def _remind_about_notes(self, candidate_id: str) -> None:
         """Interviewers get one nudge when notes are still missing a day after the interview.
@@ -448,7 +449,7 @@ class RecruitmentWorkflow:
         for start in range(0, len(recipients), size):
             batch = recipients[start : start + size]
             await workflow.wait(
-                [workflow.create_task(self._send_rejection_letter(record)) for record in batch]
+                [asyncio.create_task(self._send_rejection_letter(record)) for record in batch]
             )
             self._publish()
 
@@ -480,7 +481,7 @@ class RecruitmentWorkflow:
         if candidate_id in self._calls_running:
             return
         self._calls_running.add(candidate_id)
-        workflow.create_task(self._follow_up_call(candidate_id))
+        asyncio.create_task(self._follow_up_call(candidate_id))
 
     async def _follow_up_call(self, candidate_id: str) -> None:
         """The recruiter gets the brief, then a reminder each business day until the call is

@@ -49,7 +49,9 @@ class ReengagementWorkflow:
         expires = request.consent_given_at + request.consent_valid_for
         checks_this_run = 0
         while True:
-            self.next_check_at = min(workflow.now() + request.reengage_after, expires)
+            # Checks keep a fixed cadence from the day consent was given.
+            due = request.consent_given_at + request.reengage_after * (request.checks_done + 1)
+            self.next_check_at = min(due, expires)
             self._show()
             try:
                 await workflow.wait_condition(
@@ -151,6 +153,7 @@ class ReengagementWorkflow:
             candidate_id=request.candidate.candidate_id,
             state=state,  # type: ignore[arg-type]
             next_check_at=self.next_check_at,
+            consent_given_at=request.consent_given_at,
             consent_expires_at=request.consent_given_at + request.consent_valid_for,
             checks_done=request.checks_done,
             matches=self.matches,

@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +35,10 @@ from recruitment.models import (
     OpenRole,
     OpenRoleQuery,
     OpenRoles,
+    RecruitmentResult,
     RecruitmentStatus,
     RoleOpening,
+    Stage,
 )
 from starter.devserver import test_server_binary
 from workflows.recruitment import RecruitmentWorkflow
@@ -49,8 +51,7 @@ SA_TYPES = {
 }
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
+async def start_test_server() -> WorkflowEnvironment:
     environment = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
         test_server_existing_path=str(test_server_binary()),
@@ -63,6 +64,28 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
             },
         )
     )
+    return environment
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def shared_env() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await start_test_server()
+    yield environment
+    await environment.shutdown()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def env(
+    shared_env: WorkflowEnvironment, request: pytest.FixtureRequest
+) -> AsyncIterator[WorkflowEnvironment]:
+    """The shared test server, or a server of the test's own when it is marked
+    `own_time_server`. The Java test server stops skipping time for good once an abandoned
+    child (a re-engagement check) closes after its parent has closed, so tests in which a
+    re-engagement check ends get a server they can break without breaking the others."""
+    if request.node.get_closest_marker("own_time_server") is None:
+        yield shared_env
+        return
+    environment = await start_test_server()
     yield environment
     await environment.shutdown()
 
@@ -155,6 +178,24 @@ class Harness:
                 raise AssertionError(f"timed out waiting for {what}")
             await asyncio.sleep(0.05)
 
+    async def until_closed(self, handle: WorkflowHandle[Any, Any]) -> RecruitmentResult:
+        """Wait for the role to close without letting the test server skip time meanwhile."""
+
+        async def closed() -> bool:
+            return (await self.status(handle)).stage == Stage.CLOSED
+
+        await self.eventually(closed, what="the role to close")
+        return await self.result(handle)
+
+    async def result(self, handle: WorkflowHandle[Any, Any]) -> Any:
+        """A workflow's result without the test server skipping time while we wait: every
+        timer in these tests fires only when the test says time has passed."""
+        with self.env.auto_time_skipping_disabled():
+            return await handle.result()
+
+    async def now(self) -> datetime:
+        return await self.env.get_current_time()
+
     async def advance(self, duration: timedelta) -> None:
         """Let workflow time pass, as if the recruiter did nothing meanwhile."""
         await self.env.sleep(duration)
@@ -180,5 +221,7 @@ async def harness(
             roles.find_open_roles,
         ],
         max_cached_workflows=0 if replay_every_task else 1000,
+        # A bug fails the test's workflow at once instead of retrying its task until timeout.
+        workflow_failure_exception_types=[Exception],
     ):
         yield Harness(env=env, task_queue=task_queue, data_dir=tmp_path, roles=roles)

@@ -9,6 +9,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
+from activities.notes import NotesArchive
 from recruitment import ops
 from recruitment.models import (
     CallOutcome,
@@ -58,6 +59,8 @@ def rejections_to(h: Harness, candidate_ids: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+@pytest.mark.own_time_server
+@pytest.mark.replay_every_task
 async def test_whole_story_nobody_hears_no_before_acceptance(harness: Harness) -> None:
     h = harness
     role_id = h.role_id("backend")
@@ -107,7 +110,7 @@ async def test_whole_story_nobody_hears_no_before_acceptance(harness: Harness) -
         RecruitmentWorkflow.log_call,
         CallOutcome(candidate_id="cecilia-oberg", reached=True, notes="Thanked us."),
     )
-    result = await handle.result()
+    result = await h.until_closed(handle)
     assert result.stage == Stage.CLOSED
     assert result.letters_sent == 2 and result.calls_completed == 2
     assert result.hired == "anna-lindqvist"
@@ -124,12 +127,16 @@ async def test_whole_story_nobody_hears_no_before_acceptance(harness: Harness) -
             ],
         )
     )
-    await h.advance(timedelta(days=20))
-    assert h.outbox("reengagement_prompt") == []
     waiting: ReengagementStatus = await reengage.query(ReengagementWorkflow.status)
+    assert waiting.next_check_at is not None
+    assert waiting.next_check_at - waiting.consent_given_at == timedelta(days=21)
+    # An hour before the three weeks are up: nothing yet.
+    await h.advance(waiting.next_check_at - await h.now() - timedelta(hours=1))
+    assert h.outbox("reengagement_prompt") == []
+    waiting = await reengage.query(ReengagementWorkflow.status)
     assert waiting.state == "waiting" and waiting.checks_done == 0
 
-    await h.advance(timedelta(days=1, hours=1))
+    await h.advance(timedelta(hours=2))
     prompts = await h.eventually(lambda: h.outbox("reengagement_prompt"), what="the prompt")
     assert len(prompts) == 1
     assert prompts[0]["to"] == "rita@example.com"
@@ -142,6 +149,7 @@ async def test_whole_story_nobody_hears_no_before_acceptance(harness: Harness) -
     await reengage.terminate("test over")
 
 
+@pytest.mark.own_time_server
 async def test_consent_withdrawn_before_the_check_means_no_prompt(harness: Harness) -> None:
     h = harness
     role_id = h.role_id("backend")
@@ -153,33 +161,33 @@ async def test_consent_withdrawn_before_the_check_means_no_prompt(harness: Harne
         RecruitmentWorkflow.offer_accepted, OfferAccepted(candidate_id="anna-lindqvist")
     )
     await h.eventually(lambda: len(h.outbox("call_task")) == 2, what="call tasks")
-    for cid in ("bjorn-ek", "cecilia-oberg"):
-        await handle.execute_update(
-            RecruitmentWorkflow.log_call,
-            CallOutcome(
-                candidate_id=cid, reached=True, consent_to_contact=True, open_to_other_roles=True
-            ),
-        )
-    await handle.result()
-
-    bjorn = h.client.get_workflow_handle(ops.reengagement_workflow_id(role_id, "bjorn-ek"))
-    await h.advance(timedelta(days=10))
-    await bjorn.signal(
-        ReengagementWorkflow.withdraw_consent, ConsentWithdrawal(reason="found a job")
+    await handle.execute_update(
+        RecruitmentWorkflow.log_call,
+        CallOutcome(
+            candidate_id="bjorn-ek", reached=True, consent_to_contact=True, open_to_other_roles=True
+        ),
     )
-    ended = await bjorn.result()
+    await handle.execute_update(
+        RecruitmentWorkflow.log_call, CallOutcome(candidate_id="cecilia-oberg", reached=True)
+    )
+    await h.until_closed(handle)
+    archive = NotesArchive(h.data_dir / "notes.db")
+    assert archive.export("bjorn-ek")["entries"], "the notes archive holds Björn's record"
+
+    bjorn = h.client.get_workflow_handle_for(
+        ReengagementWorkflow.run, ops.reengagement_workflow_id(role_id, "bjorn-ek")
+    )
+    await h.advance(timedelta(days=10))
+    await bjorn.signal(ReengagementWorkflow.withdraw_consent, ConsentWithdrawal(reason="new job"))
+    ended = await h.result(bjorn)
     assert ended.ended_because == "consent_withdrawn"
     assert ended.prompts_sent == 0
     assert ended.rows_erased > 0
-
-    await h.advance(timedelta(days=12))
-    prompts = await h.eventually(lambda: h.outbox("reengagement_prompt"), what="Cecilia's prompt")
-    assert [p["candidate_id"] for p in prompts] == ["cecilia-oberg"]
     final: ReengagementStatus = await bjorn.query(ReengagementWorkflow.status)
     assert final.state == "consent_withdrawn" and final.erased
-    await h.client.get_workflow_handle(
-        ops.reengagement_workflow_id(role_id, "cecilia-oberg")
-    ).terminate("test over")
+    # The check is over, so nothing can reach the recruiter about Björn any more.
+    assert h.outbox("reengagement_prompt") == []
+    assert archive.export("bjorn-ek")["entries"] == []
 
 
 async def test_bad_input_is_refused_and_never_fails_a_workflow_task(harness: Harness) -> None:
