@@ -621,8 +621,10 @@ def dev(
     from starter.devserver import EmbeddedTemporal
 
     async def serve() -> None:
+        from activities.logs import configure_logging
         from worker import create_worker
 
+        configure_logging()
         os.environ["RECRUIT_DATA_DIR"] = str(data_dir_option)
         async with EmbeddedTemporal(data_dir_option, port=port, ui_port=ui_port) as server:
             client = await connect(server.address, "default")
@@ -646,8 +648,10 @@ def worker_command() -> None:
     """Run a worker only, against the Temporal that TEMPORAL_ADDRESS points at."""
 
     async def serve() -> None:
+        from activities.logs import configure_logging
         from worker import create_worker
 
+        configure_logging()
         roles = await reach_roles()
         worker = create_worker(roles.client, task_queue=TASK_QUEUE, data_dir=data_dir())
         say(

@@ -24,6 +24,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client, WorkflowHandle
 
+from activities.logs import configure_logging
 from activities.notifications import Outbox
 from recruitment import ops
 from recruitment.models import (
@@ -57,18 +58,18 @@ APPLICANTS = [
 NOTES = {
     "amira-haddad": (
         {"Python": 4, "System design": 4, "Collaboration": 3},
-        ["Designed a payment service that survived a data-centre outage", "Clear, tested code"],
-        ["Could delegate more when leading a team"],
+        ["Byggde en betaltjänst som klarade ett avbrott i ett datacenter", "Tydlig, testad kod"],
+        ["Kan delegera mer när hon leder ett team"],
     ),
     "bjorn-akesson": (
         {"Python": 3, "System design": 4, "Collaboration": 4},
-        ["Excellent at explaining designs to non-engineers", "Strong on failure modes"],
-        ["Deeper Python experience: typing and async", "More practice with testing strategy"],
+        ["Förklarar arkitektur mycket pedagogiskt", "Stark på hur system går sönder"],
+        ["Fördjupa Python: typning och async", "Mer vana vid teststrategi"],
     ),
     "chen-wei": (
         {"Python": 3, "System design": 2, "Collaboration": 3},
-        ["Quick learner with good Python fundamentals"],
-        ["System design for distributed services", "Talking through trade-offs aloud"],
+        ["Lär sig snabbt och har goda grunder i Python"],
+        ["Systemdesign för distribuerade tjänster", "Resonera högt om avvägningar"],
     ),
 }
 
@@ -79,6 +80,8 @@ def say(text: str) -> None:
 
 async def run_demo(exit_when_done: bool, reengage_after: str = "20s") -> None:
     delay = parse_duration(reengage_after)
+    # The narration is the demo's output; the worker only speaks up when something is wrong.
+    configure_logging(level="WARNING")
     folder = data_dir()
     address = os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233")
     started = time.monotonic()
@@ -143,6 +146,7 @@ async def _tell_the_story(client: Client, folder: Path, delay: timedelta) -> str
         opening,
         id=ops.role_workflow_id(role_id),
         task_queue=ops.TASK_QUEUE,
+        result_type=RecruitmentResult,
         static_summary=f"{opening.title} — {len(opening.criteria)} criteria",
     )
     say(f"Rita opens '{opening.title}' ({role_id}) with three weighted criteria.")
@@ -170,10 +174,10 @@ async def _tell_the_story(client: Client, folder: Path, delay: timedelta) -> str
                 scores=scores,
                 strengths=strengths,
                 improvement_potential=improve,
-                summary="Structured interview against the three criteria.",
+                summary="Strukturerad intervju mot rollens tre kriterier.",
             ),
         )
-        say(f"Interviewed {candidate_id}: improvement potential noted ({improve[0].lower()}).")
+        say(f"Interviewed {candidate_id}; improvement potential noted: “{improve[0]}”.")
 
     console.rule("[bold]3. The decision, explained")
     decision = await role.execute_update(
@@ -212,7 +216,7 @@ async def _tell_the_story(client: Client, folder: Path, delay: timedelta) -> str
         CallOutcome(
             candidate_id="bjorn-akesson",
             reached=True,
-            notes="Appreciated the concrete feedback on Python depth.",
+            notes="Uppskattade den konkreta återkopplingen om Python.",
             consent_to_contact=True,
             open_to_other_roles=True,
         ),
@@ -220,10 +224,10 @@ async def _tell_the_story(client: Client, folder: Path, delay: timedelta) -> str
     say("Rita calls Björn: he takes the feedback well and is happy to hear about other roles.")
     await role.execute_update(
         "log_call",
-        CallOutcome(candidate_id="chen-wei", reached=True, notes="Will study system design."),
+        CallOutcome(candidate_id="chen-wei", reached=True, notes="Ska läsa på om systemdesign."),
     )
     say("Rita calls Chen, who wants to keep growing in system design.")
-    result = await role.result(result_type=RecruitmentResult)
+    result = await role.result()
     say(f"Every candidate has an answer; the role is [bold]{result.stage.value}[/].")
 
     console.rule(f"[bold]5. The re-engagement check ({_human(delay)})")

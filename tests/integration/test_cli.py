@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -17,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 
-from tests.integration.conftest import CliResult, RecruitCli
+from starter.devserver import temporal_binary
+from tests.integration.conftest import CliResult, RecruitCli, RunningTemporal
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -119,7 +122,9 @@ async def open_role(recruit: RecruitCli, tmp_path: Path) -> str:
     return role_id
 
 
-async def test_a_role_from_opening_to_closed(recruit: RecruitCli, tmp_path: Path) -> None:
+async def test_a_role_from_opening_to_closed(
+    recruit: RecruitCli, tmp_path: Path, worker_running: RunningTemporal
+) -> None:
     role_id = await open_role(recruit, tmp_path)
 
     # Three applicants: two from a CSV export, one typed in.
@@ -276,6 +281,26 @@ async def test_a_role_from_opening_to_closed(recruit: RecruitCli, tmp_path: Path
     assert listed[0]["title"] == "Backend developer"
     assert listed[0]["stage"] == "closed"
     assert listed[0]["open_calls"] == 0
+
+    # Ops find it with the plain temporal CLI, as the README tells them to.
+    found = await asyncio.to_thread(
+        subprocess.run,
+        [
+            str(temporal_binary()), "workflow", "list",
+            "--address", worker_running.address,
+            "--query", f"RecruitmentStage='closed' AND RoleId='{role_id}'",
+            "--output", "json",
+        ],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert [w["execution"]["workflowId"] for w in json.loads(found.stdout)] == [f"role-{role_id}"]
+
+    # None of the refused requests above failed a workflow task.
+    history = await worker_running.client.get_workflow_handle(f"role-{role_id}").fetch_history()
+    failed = [
+        e for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+    ]
+    assert failed == []
 
 
 async def test_opening_the_same_role_twice_is_refused(recruit: RecruitCli, tmp_path: Path) -> None:
