@@ -17,7 +17,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
+import temporalio.activity
+import temporalio.workflow
 from structlog.typing import EventDict, Processor, WrappedLogger
+
+from recruitment.ops import role_workflow_id
 
 LOG_FORMAT_ENV = "RECRUIT_LOG_FORMAT"
 LOG_FORMATS = ("console", "json")
@@ -53,6 +57,49 @@ def redact_personal_data(
     return {key: _redact(value) for key, value in event_dict.items() if key not in PERSONAL_KEYS}
 
 
+# Context fields the SDK's workflow and activity loggers put on their records, under our names.
+_TEMPORAL_FIELDS = {
+    "workflow_id": "workflow_id",
+    "run_id": "run_id",
+    "workflow_run_id": "run_id",
+    "workflow_type": "workflow_type",
+    "activity_type": "activity_type",
+    "activity_id": "activity_id",
+    "task_queue": "task_queue",
+    "attempt": "attempt",
+}
+_DOMAIN_FIELDS = ("role_id", "candidate_id")
+ROLE_WORKFLOW_PREFIX = role_workflow_id("")
+
+
+def add_temporal_context(
+    logger: WrappedLogger, method_name: str, event_dict: EventDict
+) -> EventDict:
+    """Every line logged inside a workflow or an activity names it: workflow id, run id,
+    activity type, and the role and candidate ids the code passed as `extra`."""
+    record = event_dict.get("_record")
+    if record is not None:
+        for attribute in ("temporal_workflow", "temporal_activity"):
+            info = getattr(record, attribute, None)
+            if isinstance(info, Mapping):
+                for source, target in _TEMPORAL_FIELDS.items():
+                    if source in info:
+                        event_dict.setdefault(target, info[source])
+        for name in _DOMAIN_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                event_dict.setdefault(name, value)
+    if temporalio.activity.in_activity():
+        info = temporalio.activity.info()
+        event_dict.setdefault("workflow_id", info.workflow_id)
+        event_dict.setdefault("run_id", info.workflow_run_id)
+        event_dict.setdefault("activity_type", info.activity_type)
+    workflow_id = event_dict.get("workflow_id")
+    if isinstance(workflow_id, str) and workflow_id.startswith(ROLE_WORKFLOW_PREFIX):
+        event_dict.setdefault("role_id", workflow_id.removeprefix(ROLE_WORKFLOW_PREFIX))
+    return event_dict
+
+
 def _shared_processors() -> list[Processor]:
     # Run for structlog's own calls and, as the foreign pre-chain, for stdlib records.
     return [
@@ -60,6 +107,7 @@ def _shared_processors() -> list[Processor]:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_temporal_context,
     ]
 
 
@@ -116,6 +164,9 @@ def configure_logging(fmt: str | None = None, level: str = "INFO") -> None:
             root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(numeric_level)
+    # The ids travel as fields; the SDK need not repeat its context dict inside the message.
+    temporalio.workflow.logger.workflow_info_on_message = False
+    temporalio.activity.logger.activity_info_on_message = False
 
 
 def get_logger(**bound: Any) -> structlog.stdlib.BoundLogger:

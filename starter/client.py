@@ -16,6 +16,7 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.envconfig import ClientConfig
+from temporalio.runtime import Runtime
 
 DEFAULT_ADDRESS = "localhost:7233"
 DEFAULT_NAMESPACE = "default"
@@ -68,6 +69,7 @@ async def connect(
     namespace: str | None = None,
     *,
     timeout: float = CONNECT_TIMEOUT_SECONDS,
+    runtime: Runtime | None = None,
 ) -> Client:
     """A client with the pydantic converter, or `TemporalUnreachable` within `timeout` seconds."""
     try:
@@ -77,7 +79,7 @@ async def connect(
     target = str(options["target_host"])
     try:
         return await asyncio.wait_for(
-            Client.connect(**options, data_converter=pydantic_data_converter),
+            Client.connect(**options, data_converter=pydantic_data_converter, runtime=runtime),
             timeout=timeout,
         )
     except TimeoutError as err:
