@@ -21,6 +21,7 @@ from activities.roles import RoleActivities
 from recruitment.ops import TASK_QUEUE
 from workflows.recruitment import RecruitmentWorkflow
 from workflows.reengagement import ReengagementWorkflow
+from workflows.retention import RetentionSweepWorkflow
 
 
 def default_data_dir() -> Path:
@@ -33,20 +34,22 @@ def create_worker(
     data_dir: Path | None = None,
     **worker_options: object,
 ) -> Worker:
-    """A worker for both workflows, with the notifier chosen by RECRUIT_NOTIFIER."""
+    """A worker for the role, re-engagement and retention-sweep workflows, with the notifier
+    chosen by RECRUIT_NOTIFIER and the legal hold by RECRUIT_LEGAL_HOLD."""
     data_dir = data_dir or default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     notifier = notifier_from_env(data_dir)
-    notes = NotesActivities(NotesArchive(data_dir / "notes.db"))
+    notes = NotesActivities(NotesArchive.from_env(data_dir / "notes.db"))
     roles = RoleActivities(client)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[RecruitmentWorkflow, ReengagementWorkflow],
+        workflows=[RecruitmentWorkflow, ReengagementWorkflow, RetentionSweepWorkflow],
         activities=[
             notifier.deliver_notification,
             notes.archive_entry,
             notes.erase_candidate_data,
+            notes.sweep_notes_archive,
             roles.find_open_roles,
         ],
         **worker_options,  # type: ignore[arg-type]

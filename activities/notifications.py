@@ -300,6 +300,11 @@ class NotificationActivities:
                 duplicate=not appended,
             )
         log.info("notification delivered", duplicate=receipt.duplicate)
+        if not receipt.duplicate and activity.in_activity():
+            activity.metric_meter().create_counter(
+                "winwin_notifications_delivered",
+                "Letters, call tasks, reminders and prompts delivered, by kind",
+            ).add(1, {"kind": str(notification.kind), "channel": receipt.channel})
         return receipt
 
     async def _send_email(self, notification: Notification) -> DeliveryReceipt:

@@ -28,6 +28,7 @@ __all__ = [
     "call_fallback_notice",
     "call_reminder",
     "call_task",
+    "delivery_failed_notice",
     "fallback_letter",
     "interview_kit",
     "notes_reminder",
@@ -417,6 +418,62 @@ def call_fallback_notice(role: RoleOpening, candidate: Candidate, reason: str) -
             f"So that {candidate.name} is not left without an answer, a personal letter with the "
             f"feedback from the brief has been sent to {candidate.email}.",
             "If they get in touch, the brief is still there:\n" + brief_command,
+            SYSTEM_SIGNATURE,
+        ],
+    )
+
+
+_UNDELIVERED_WHAT = {
+    "rejection_letter": ("avslagsbrevet", "rejection letter"),
+    "fallback_letter": ("det personliga brevet med återkopplingen", "personal feedback letter"),
+}
+
+
+def delivery_failed_notice(
+    role: RoleOpening, candidate: Candidate, kind: str, server_reply: str
+) -> Letter:
+    """To the recruiter: a letter to a candidate bounced for good, so they have no answer yet."""
+    sv = _sv(role.language)
+    default = kind.replace("_", " ")
+    what_sv, what_en = _UNDELIVERED_WHAT.get(kind, (default, default))
+    # The delivery activity prefixes its refusal; the recruiter wants the server's own words.
+    server_reply = server_reply.removeprefix("undeliverable:").strip() or "no reason given"
+    status_command = f"  recruit role status {role.role_id}"
+    if sv:
+        reach = (
+            f"Ring {candidate.name} på {candidate.phone} och ge beskedet personligen, eller be om "
+            "en adress som fungerar."
+            if candidate.phone
+            else "Inget telefonnummer finns registrerat. Hitta en annan väg att nå personen och "
+            "ge beskedet, så att ingen blir utan svar."
+        )
+        return _letter(
+            f"Brevet till {candidate.name} gick inte fram",
+            [
+                f"Hej {role.recruiter.name},",
+                f"{what_sv.capitalize()} till {candidate.name} om rollen {role.title} "
+                f"({role.role_id}) kunde inte levereras till {candidate.email}. "
+                f"E-postservern svarade: {server_reply}.",
+                f"{candidate.name} har alltså inte fått något besked än. {reach}",
+                "Händelsen finns i rollens tidslinje:\n" + status_command,
+                SYSTEM_SIGNATURE,
+            ],
+        )
+    reach = (
+        f"Call {candidate.name} on {candidate.phone} and give them the answer in person, or ask "
+        "for an address that works."
+        if candidate.phone
+        else "No phone number on file. Find another way to reach them with the answer, so that "
+        "nobody is left without one."
+    )
+    return _letter(
+        f"The letter to {candidate.name} did not get through",
+        [
+            f"Hi {role.recruiter.name},",
+            f"The {what_en} to {candidate.name} about the {role.title} role ({role.role_id}) "
+            f"could not be delivered to {candidate.email}. The mail server said: {server_reply}.",
+            f"So {candidate.name} has not had an answer yet. {reach}",
+            "The event is in the role's timeline:\n" + status_command,
             SYSTEM_SIGNATURE,
         ],
     )

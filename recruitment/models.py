@@ -349,6 +349,9 @@ class RecruitmentStatus(Model):
     offered_to: str | None
     hired: str | None
     calls_pending: list[CallTask]
+    calls_overdue: int = 0  # of calls_pending, those past their due time
+    calls_done: int = 0  # calls held and logged as reached
+    fallback_letters_sent: int = 0  # calls replaced by a personal letter
     timeline: list[TimelineEvent]
     ignored_signals: list[str]
 
@@ -377,6 +380,7 @@ class NotificationKind(StrEnum):
     NOTES_REMINDER = "notes_reminder"
     REENGAGEMENT_PROMPT = "reengagement_prompt"
     CALL_FALLBACK_NOTICE = "call_fallback_notice"
+    DELIVERY_FAILED = "delivery_failed"
 
 
 class Notification(Model):
@@ -399,26 +403,64 @@ class DeliveryReceipt(Model):
     detail: str = ""
 
 
+ArchiveKind = Literal[
+    "interview_notes", "decision", "call_brief", "call_outcome", "consent", "merits"
+]
+
+# What a discrimination claim would be defended with: the notes the decision rested on and the
+# decision itself. These outlive an erasure request until the legal hold ends; the rest (briefs,
+# call outcomes, consent events) can go at once.
+LEGAL_HOLD_KINDS: frozenset[str] = frozenset({"interview_notes", "decision", "merits"})
+DEFAULT_LEGAL_HOLD = timedelta(days=730)
+
+
 class ArchiveEntry(Model):
     """One row in the notes archive: notes, a decision, a brief, a call outcome, a consent event."""
 
     key: str
     role_id: str
-    candidate_id: str | None = None
-    kind: Literal["interview_notes", "decision", "call_brief", "call_outcome", "consent", "merits"]
-    at: datetime
+    candidate_id: str
+    kind: ArchiveKind
+    at: AwareDatetime
     body: dict[str, Any]
 
 
 class ErasureRequest(Model):
+    """Erase a candidate's data, for one role or all. `requested_at` defaults to the clock."""
+
     candidate_id: str
     role_id: str | None = None
     reason: str
+    requested_at: AwareDatetime | None = None
 
 
 class ErasureResult(Model):
+    """Rows deleted now, and rows kept under the legal hold until `hold_until` (latest)."""
+
     candidate_id: str
     rows_erased: int
+    rows_held: int = 0
+    hold_until: datetime | None = None
+
+
+class RetentionSweepRun(Model):
+    """Input of the RetentionSweep workflow; empty for now, so a schedule can pass `{}`."""
+
+
+class SweepRequest(Model):
+    """Delete what is past its legal hold as of `now`."""
+
+    now: AwareDatetime
+
+
+class SweepResult(Model):
+    swept_at: datetime
+    rows_deleted: int
+    rows_deleted_by_kind: dict[str, int] = Field(default_factory=dict)
+    roles_cleared: int = 0
+    erasure_requests_closed: int = 0
+    rows_remaining: int = 0
+    rows_held_after_erasure: int = 0
 
 
 class OpenRoleQuery(Model):

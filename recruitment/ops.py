@@ -6,6 +6,9 @@ Kept here as plain strings so the workflow, the activities and the CLI agree on 
 TASK_QUEUE = "recruitment"
 RECRUITMENT_WORKFLOW = "Recruitment"
 REENGAGEMENT_WORKFLOW = "Reengagement"
+RETENTION_SWEEP_WORKFLOW = "RetentionSweep"
+# The Temporal Schedule that runs the retention sweep; `recruit dev` creates it.
+RETENTION_SCHEDULE_ID = "winwin-retention-sweep"
 
 SA_STAGE = "RecruitmentStage"
 SA_ROLE_ID = "RoleId"

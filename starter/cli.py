@@ -19,7 +19,7 @@ import sys
 import time
 import traceback
 from collections.abc import Awaitable, Coroutine, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
@@ -551,14 +551,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     epilog=(
         "Every command: dev, worker, demo; "
-        "role open|list|status|merits|cancel; candidate add|import|withdraw; "
+        "role open|list|status|merits|cancel; candidate add|import|withdraw|export|erase; "
         "interview schedule|record; decide; offer accepted|declined; call list|brief|log; "
-        "consent withdraw; outbox. "
+        "consent withdraw; retention schedule; outbox. "
         "Exit codes: 1 the role refused, 2 bad usage or input, 3 Temporal unreachable."
     ),
 )
 role_app = typer.Typer(help="Open roles, follow them, close them.", no_args_is_help=True)
-candidate_app = typer.Typer(help="Add, import and withdraw applicants.", no_args_is_help=True)
+candidate_app = typer.Typer(
+    help="Add, import and withdraw applicants; export or erase what is held about a person.",
+    no_args_is_help=True,
+)
 interview_app = typer.Typer(help="Book interviews and record their notes.", no_args_is_help=True)
 offer_app = typer.Typer(help="Log the candidate's answer to the offer.", no_args_is_help=True)
 call_app = typer.Typer(
@@ -567,12 +570,16 @@ call_app = typer.Typer(
 consent_app = typer.Typer(
     help="A candidate's consent to be contacted about other roles.", no_args_is_help=True
 )
+retention_app = typer.Typer(
+    help="The retention sweep that deletes notes past their legal hold.", no_args_is_help=True
+)
 app.add_typer(role_app, name="role")
 app.add_typer(candidate_app, name="candidate")
 app.add_typer(interview_app, name="interview")
 app.add_typer(offer_app, name="offer")
 app.add_typer(call_app, name="call")
 app.add_typer(consent_app, name="consent")
+app.add_typer(retention_app, name="retention")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 RoleArg = Annotated[str, typer.Argument(metavar="ROLE_ID", help="The role's id, e.g. backend-dev.")]
@@ -596,7 +603,7 @@ async def _run_worker_until_stopped(worker: Any) -> None:
             stopping.cancel()
             running.result()
             return
-        print("Stopping...", file=sys.stderr)
+        say("Stopping...")
         await worker.shutdown()
         await running
     finally:
@@ -622,17 +629,22 @@ def dev(
 
     async def serve() -> None:
         from activities.logs import configure_logging
+        from recruitment.ops import RETENTION_SCHEDULE_ID
+        from starter.schedules import ensure_retention_schedule
+        from starter.telemetry import runtime_from_env
         from worker import create_worker
 
         configure_logging()
         os.environ["RECRUIT_DATA_DIR"] = str(data_dir_option)
         async with EmbeddedTemporal(data_dir_option, port=port, ui_port=ui_port) as server:
-            client = await connect(server.address, "default")
+            client = await connect(server.address, "default", runtime=runtime_from_env())
             worker = create_worker(client, task_queue=TASK_QUEUE, data_dir=data_dir_option)
+            await ensure_retention_schedule(client)
             say(f"Temporal UI:      {server.ui_url}")
             say(f"Temporal server:  {server.address} (namespace default)")
             say(f"Data dir:         {data_dir_option.resolve()}")
             say(f"Worker:           task queue {TASK_QUEUE}")
+            say(f"Retention sweep:  schedule {RETENTION_SCHEDULE_ID}, daily")
             if port != 7233:
                 say(f"In other terminals, first: export TEMPORAL_ADDRESS={server.address}")
             say("Ready. Open a role with: recruit role open role.yaml   (Ctrl-C stops everything)")
@@ -649,11 +661,14 @@ def worker_command() -> None:
 
     async def serve() -> None:
         from activities.logs import configure_logging
+        from starter.telemetry import runtime_from_env
         from worker import create_worker
 
         configure_logging()
-        roles = await reach_roles()
-        worker = create_worker(roles.client, task_queue=TASK_QUEUE, data_dir=data_dir())
+        global _address_in_use
+        _address_in_use = str(connect_options()["target_host"])
+        client = await connect(runtime=runtime_from_env())
+        worker = create_worker(client, task_queue=TASK_QUEUE, data_dir=data_dir())
         say(
             f"Worker running on task queue {TASK_QUEUE} against {_address_in_use}. Ctrl-C stops it."
         )
@@ -1055,6 +1070,102 @@ def candidate_withdraw(
         say(f"{record.candidate.name} ({candidate_id}) has withdrawn from role {role_id}.")
 
     run(withdraw())
+
+
+# --- recruit candidate export / erase: data-subject requests --------------------------------------
+
+
+def _candidate_id(value: str) -> str:
+    if not re.match(SLUG_PATTERN, value):
+        bad_input(
+            f"CANDIDATE_ID {value!r} is not an id: use 2-63 lowercase letters, digits and dashes, "
+            "e.g. anna-berg"
+        )
+    return value
+
+
+@contextlib.contextmanager
+def _notes_archive() -> Iterator[Any]:
+    """The notes archive in the data dir, opened (and migrated) directly; no Temporal needed."""
+    import sqlite3
+
+    from activities.logs import configure_logging
+    from activities.notes import NOTES_FILE, NotesArchive, legal_hold_from_env
+
+    # Log lines (a migration, say) go to stderr, so stdout stays the JSON a script reads.
+    configure_logging(level="WARNING")
+    path = data_dir() / NOTES_FILE
+    if not path.is_file():
+        bad_input(f"no notes archive at {path}; set RECRUIT_DATA_DIR to the worker's data dir")
+    try:
+        hold = legal_hold_from_env()
+    except ValueError as err:
+        bad_input(str(err))
+    try:
+        archive = NotesArchive(path, legal_hold=hold)
+    except RuntimeError as err:
+        refused(str(err))
+    except sqlite3.DatabaseError as err:
+        bad_input(f"{path}: not a notes archive ({err})")
+    try:
+        yield archive
+    except sqlite3.Error as err:
+        refused(f"{path}: {err}")
+    finally:
+        archive.close()
+
+
+@candidate_app.command("export")
+def candidate_export(candidate_id: CandidateArg, as_json: JsonFlag = False) -> None:
+    """Print everything the notes archive holds about a person, as JSON (an access request)."""
+    # Always JSON; --json is accepted as on every other command that prints data.
+    candidate_id = _candidate_id(candidate_id)
+    with _notes_archive() as archive:
+        record = archive.export(candidate_id)
+    print_json({**record, "exported_at": datetime.now(UTC).isoformat(timespec="seconds")})
+
+
+@candidate_app.command("erase")
+def candidate_erase(
+    candidate_id: CandidateArg,
+    role_id: Annotated[
+        str | None, typer.Option("--role", help="Only this role's record (default: every role).")
+    ] = None,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why, for the erasure log (no personal data).")
+    ] = "erasure requested by the candidate",
+    as_json: JsonFlag = False,
+) -> None:
+    """Erase what is held about a person, apart from what the legal hold keeps.
+
+    Call briefs, call outcomes and consent events go at once.
+
+    Interview notes and the decision are kept for a discrimination claim until the legal hold ends, RECRUIT_LEGAL_HOLD (default 730d) after the role's decision; the retention sweep deletes them then.
+    """
+    candidate_id = _candidate_id(candidate_id)
+    if role_id is not None and not re.match(SLUG_PATTERN, role_id):
+        bad_input(f"--role {role_id!r} is not a role id")
+    if not reason.strip():
+        bad_input("--reason must not be empty")
+    with _notes_archive() as archive:
+        result = archive.erase(candidate_id, role_id=role_id, reason=reason.strip())
+    if as_json:
+        print_json(result)
+        return
+    where = f" in role {role_id}" if role_id else ""
+    if result.rows_erased == 0 and result.rows_held == 0:
+        say(f"Nothing is held about {candidate_id}{where}.")
+        return
+    say(f"Erased {result.rows_erased} record(s) about {candidate_id}{where}.")
+    if result.hold_until is not None:
+        say(
+            f"Kept under the legal hold: {result.rows_held} record(s) (interview notes and the "
+            f"decision), deleted by the retention sweep after {when(result.hold_until)}."
+        )
+    say(
+        "If they agreed to hear about other roles, also run: "
+        f"recruit consent withdraw ROLE_ID {candidate_id}"
+    )
 
 
 # --- recruit interview ... ---------------------------------------------------------------------
@@ -1532,6 +1643,40 @@ def consent_withdraw(
         )
 
     run(withdraw())
+
+
+# --- recruit retention ... ---------------------------------------------------------------------
+
+
+@retention_app.command("schedule")
+def retention_schedule_command(
+    every: Annotated[
+        str, typer.Option("--every", help="How often the sweep runs, e.g. 1d or 12h.")
+    ] = "1d",
+    as_json: JsonFlag = False,
+) -> None:
+    """Create the retention-sweep schedule, or bring it up to date. Safe to run again."""
+    try:
+        interval = parse_duration(every)
+    except ValueError as err:
+        bad_input(f"--every: {err}")
+    if interval < timedelta(minutes=1):
+        bad_input("--every: at least 1m")
+
+    async def ensure() -> None:
+        from recruitment.ops import RETENTION_SCHEDULE_ID
+        from starter.schedules import ensure_retention_schedule
+
+        roles = await reach_roles()
+        outcome = await _within(
+            QUERY_TIMEOUT, ensure_retention_schedule(roles.client, every=interval)
+        )
+        if as_json:
+            print_json({"schedule_id": RETENTION_SCHEDULE_ID, "every": every, "result": outcome})
+            return
+        say(f"Retention sweep schedule {RETENTION_SCHEDULE_ID} {outcome}: runs every {every}.")
+
+    run(ensure())
 
 
 # --- recruit outbox ----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
+from temporalio.common import MetricCounter, SearchAttributeKey, SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
@@ -81,6 +81,11 @@ IN_PLAY = frozenset(
         CandidateStatus.OFFERED,
     }
 )
+
+
+def count(name: str, description: str) -> MetricCounter:
+    """A Winwin counter on the worker's metrics endpoint; silent while replaying."""
+    return workflow.metric_meter().create_counter(name, description)
 
 
 def refuse(message: str) -> ApplicationError:
@@ -241,13 +246,11 @@ class RecruitmentWorkflow:
             booking = record.booking
             while booking is not None and self._notes_outstanding(record):
                 due = booking.at + self.state.role.policy.notes_reminder_after
-                await self._sleep_until_or(
-                    due,
-                    lambda expected=booking: (
-                        not self._notes_outstanding(record) or record.booking != expected
-                    ),
-                    f"notes due for {candidate_id}",
-                )
+
+                def in_or_rebooked(expected: InterviewBooking = booking) -> bool:
+                    return not self._notes_outstanding(record) or record.booking != expected
+
+                await self._sleep_until_or(due, in_or_rebooked, f"notes due for {candidate_id}")
                 if record.booking != booking:
                     booking = record.booking
                     continue
@@ -412,7 +415,8 @@ class RecruitmentWorkflow:
                 # The offer lapses with the role; that candidate is owed a call like the others.
                 self.state.candidates[self.state.offered_to].status = CandidateStatus.INTERVIEWED
                 self.state.offered_to = None
-            self.state.stage = Stage.CALLING
+            # With nobody to call, only letters remain: the role is closed to further changes.
+            self.state.stage = Stage.CALLING if self._anyone_to_call() else Stage.CLOSED
             self.state.closing_started = True
             self._event("cancelled", detail=cancellation.reason)
             self._publish()
@@ -426,6 +430,9 @@ class RecruitmentWorkflow:
             raise refuse(f"role {self.state.role.role_id} is already {self.state.stage}")
 
     # -- letters and calls -------------------------------------------------------------------
+
+    def _anyone_to_call(self) -> bool:
+        return any(r.interviewed and r.status in IN_PLAY for r in self.state.candidates.values())
 
     async def _answer_everyone(self) -> None:
         in_play = [r for r in self.state.candidates.values() if r.status in IN_PLAY]
@@ -454,7 +461,7 @@ class RecruitmentWorkflow:
             self._publish()
 
     async def _send_rejection_letter(self, record: CandidateRecord) -> None:
-        letter = letters.rejection_letter(self.state.role, record.candidate)
+        letter = letters.rejection_letter(self.state.role, record.candidate, filled=self._filled())
         sent = await self._deliver_to_candidate(
             NotificationKind.REJECTION_LETTER, record, letter, "rejection letter"
         )
@@ -538,6 +545,7 @@ class RecruitmentWorkflow:
                 summary=f"reminder {call.reminders_sent}: call {candidate_id}",
             )
             self._event("call_reminder_sent", candidate_id, f"reminder {call.reminders_sent}")
+            self._publish()  # the panel shows the call as overdue from the first late reminder
             next_reminder = self._after_business_days(next_reminder, policy.reminder_every)
 
         if not call.done:
@@ -552,7 +560,9 @@ class RecruitmentWorkflow:
             if call.attempts >= self.state.role.policy.fallback_attempts
             else f"no call logged by {self._due(call.fallback_at)}"
         )
-        letter = letters.fallback_letter(self.state.role, record.candidate, brief)
+        letter = letters.fallback_letter(
+            self.state.role, record.candidate, brief, filled=self._filled()
+        )
         await self._deliver_to_candidate(
             NotificationKind.FALLBACK_LETTER, record, letter, "personal feedback letter"
         )
@@ -569,6 +579,9 @@ class RecruitmentWorkflow:
         call.done = True
         record.status = CandidateStatus.FALLBACK_SENT
         self._event("fallback_letter_sent", record.candidate_id, reason)
+        count("winwin_fallback_letters", "Feedback letters sent because a call never happened").add(
+            1
+        )
 
     @workflow.update(description="Log one call attempt, or the call itself.")
     async def log_call(self, outcome: CallOutcome) -> CallTask:
@@ -587,6 +600,9 @@ class RecruitmentWorkflow:
             self._event(
                 "call_attempt", record.candidate_id, f"attempt {call.attempts}, not reached"
             )
+        count("winwin_calls_logged", "Rejection calls logged, by outcome").add(
+            1, {"outcome": "reached" if outcome.reached else "not_reached"}
+        )
         self._publish()
         await steps.archive(
             self._archive_entry(
@@ -652,6 +668,7 @@ class RecruitmentWorkflow:
             static_summary=f"Re-engagement check for {record.candidate_id} after {role.role_id}",
         )
         self._event("reengagement_started", record.candidate_id, workflow_id)
+        count("winwin_reengagements_started", "Re-engagement checks started on consent").add(1)
         self._publish()
 
     async def _brief(self, record: CandidateRecord) -> briefs.CallBrief:
@@ -695,23 +712,26 @@ class RecruitmentWorkflow:
             )
             return True
         except ActivityError as err:
-            self._event(f"{kind.value}_undeliverable", record.candidate_id, str(err.cause or err))
-            notice = letters.call_fallback_notice(
-                self.state.role,
-                record.candidate,
-                f"the {what} could not be delivered to the candidate's email address",
-            )
+            # Only a permanent refusal gets here: everything else is retried until it goes out.
+            reply = err.cause.message if isinstance(err.cause, ApplicationError) else str(err)
+            self._event(f"{kind.value}_undeliverable", record.candidate_id, reply)
             await steps.deliver(
                 self._notification(
-                    NotificationKind.CALL_FALLBACK_NOTICE,
+                    NotificationKind.DELIVERY_FAILED,
                     self.state.role.recruiter.email,
-                    notice,
+                    letters.delivery_failed_notice(
+                        self.state.role, record.candidate, kind.value, reply
+                    ),
                     record.candidate_id,
-                    purpose=f"undeliverable/{kind.value}",
+                    purpose=kind.value,
                 ),
                 summary=f"tell recruiter: {what} to {record.candidate_id} bounced",
             )
             return False
+
+    def _filled(self) -> bool:
+        """False for a cancelled role, whose letters must not say that someone was hired."""
+        return self.state.cancellation is None
 
     def _everyone_answered(self) -> bool:
         return all(record.status in ANSWERED for record in self.state.candidates.values())
@@ -730,9 +750,10 @@ class RecruitmentWorkflow:
             ranking=self._ranking(),
             offered_to=self.state.offered_to,
             hired=self.state.hired,
-            calls_pending=[
-                r.call for r in self.state.candidates.values() if r.call and not r.call.done
-            ],
+            calls_pending=self._calls_pending(),
+            calls_overdue=len(self._calls_overdue()),
+            calls_done=self._count(CandidateStatus.CALLED),
+            fallback_letters_sent=self._count(CandidateStatus.FALLBACK_SENT),
             timeline=self.state.timeline,
             ignored_signals=self.state.ignored_signals,
         )
@@ -774,7 +795,17 @@ class RecruitmentWorkflow:
         workflow.set_current_details(self._details())
 
     def _open_calls(self) -> int:
-        return sum(1 for r in self.state.candidates.values() if r.call and not r.call.done)
+        return len(self._calls_pending())
+
+    def _calls_pending(self) -> list[CallTask]:
+        return [r.call for r in self.state.candidates.values() if r.call and not r.call.done]
+
+    def _calls_overdue(self) -> list[CallTask]:
+        now = workflow.now()
+        return [call for call in self._calls_pending() if call.due < now]
+
+    def _count(self, status: CandidateStatus) -> int:
+        return sum(1 for r in self.state.candidates.values() if r.status == status)
 
     def _details(self) -> str:
         role = self.state.role
@@ -795,38 +826,45 @@ class RecruitmentWorkflow:
                 f"{entry.rank}. `{entry.candidate_id}` {entry.weighted_score:.2f}"
                 for entry in ranking[:10]
             ]
-        pending = [r.call for r in self.state.candidates.values() if r.call and not r.call.done]
-        if pending:
-            now = workflow.now()
+        pending = self._calls_pending()
+        done = self._count(CandidateStatus.CALLED)
+        by_letter = self._count(CandidateStatus.FALLBACK_SENT)
+        if pending or done or by_letter:
+            overdue = self._calls_overdue()
             lines.append("")
-            lines.append(f"**Calls outstanding:** {len(pending)}")
+            lines.append(
+                f"**Calls:** {len(pending)} outstanding, {len(overdue)} overdue, {done} done"
+                + (f", {by_letter} replaced by a letter" if by_letter else "")
+            )
             for call in sorted(pending, key=lambda c: c.due):
-                overdue = " — **overdue**" if call.due < now else ""
-                lines.append(f"- `{call.candidate_id}` due {self._due(call.due)}{overdue}")
+                late = " — **overdue**" if call in overdue else ""
+                lines.append(f"- `{call.candidate_id}` due {self._due(call.due)}{late}")
         if self._next_timer and self.state.stage == Stage.CALLING:
             lines.append("")
             lines.append(f"**Next timer:** {self._next_timer}")
         return "\n".join(lines)
 
     def _result(self) -> RecruitmentResult:
-        statuses = [r.status for r in self.state.candidates.values()]
         return RecruitmentResult(
             role_id=self.state.role.role_id,
             stage=self.state.stage,
             hired=self.state.hired,
-            letters_sent=statuses.count(CandidateStatus.LETTER_SENT),
-            calls_completed=statuses.count(CandidateStatus.CALLED),
-            fallback_letters_sent=statuses.count(CandidateStatus.FALLBACK_SENT),
+            letters_sent=self._count(CandidateStatus.LETTER_SENT),
+            calls_completed=self._count(CandidateStatus.CALLED),
+            fallback_letters_sent=self._count(CandidateStatus.FALLBACK_SENT),
             cancelled=self.state.cancellation is not None,
         )
 
     # -- small helpers -----------------------------------------------------------------------
 
     def _ranking(self) -> list[RankingEntry]:
+        """The interviewees still in the running, as the decision rule ranks them: someone who
+        withdrew or declined the offer no longer stands above the runner-up."""
+        out_of_the_running = (CandidateStatus.WITHDRAWN, CandidateStatus.DECLINED_OFFER)
         notes = [
             r.notes
             for r in self.state.candidates.values()
-            if r.notes is not None and r.status not in (CandidateStatus.WITHDRAWN,)
+            if r.notes is not None and r.status not in out_of_the_running
         ]
         return scoring.rank(self.state.role, notes)
 

@@ -2,8 +2,8 @@
 
 Every `reengage_after` (three weeks by default) it looks for open roles whose criteria overlap
 what the candidate was strong at, and prompts the recruiter to call back on a match. It runs
-until the consent runs out or is withdrawn, and then erases the candidate's personal data from the
-notes archive. It outlives the role that started it.
+until the consent runs out or is withdrawn, and then erases the candidate's data from the notes
+archive, apart from what the legal hold keeps. It outlives the role that started it.
 """
 
 from __future__ import annotations
@@ -80,6 +80,9 @@ class ReengagementWorkflow:
                 candidate_id=request.candidate.candidate_id,
                 role_id=request.role_id,
                 reason=self.ended_because,
+                # The workflow's clock, so a retry makes the same request and the legal hold
+                # is reckoned from the moment consent ended.
+                requested_at=workflow.now(),
             ),
             summary=f"erase personal data of {request.candidate.candidate_id}",
         )
@@ -133,6 +136,9 @@ class ReengagementWorkflow:
             + ", ".join(m.role_id for m in new_matches),
         )
         self.prompts_sent += 1
+        workflow.metric_meter().create_counter(
+            "winwin_reengagement_prompts", "Recruiters prompted to call a candidate back"
+        ).add(1)
         self.matches += new_matches
         request.prompted_role_ids += [m.role_id for m in new_matches]
 

@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import signal
-import subprocess
 import sys
 import urllib.request
 from collections.abc import AsyncIterator
@@ -62,31 +61,31 @@ async def worker_run(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
             RECRUIT_METRICS_PORT=str(metrics_port),
         )
         log_path = data_dir / "worker.log"
-        with open(log_path, "wb") as log_file:
-            worker = subprocess.Popen(
-                [str(RECRUIT), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=log_file
-            )
-            try:
-                client = await connect(server.address)
-                role = await roles.open_role(client, "telemetry", roles.unique_recruiter())
-                await roles.to_calling(role)
-                await roles.log_consenting_call(role, "bjorn-ek")
-                role_id = role.id.removeprefix("role-")
-                reengage = client.get_workflow_handle(
-                    ops.reengagement_workflow_id(role_id, "bjorn-ek")
-                )
-
-                async def started() -> bool:
-                    return (await reengage.describe()).status is not None
-
-                await eventually(started, "the re-engagement check")
-                metrics = await asyncio.to_thread(scrape, metrics_port)
-            finally:
-                worker.send_signal(signal.SIGTERM)
-                await asyncio.to_thread(worker.wait, 30)
-        yield WorkerRun(
-            log_lines=log_path.read_text().splitlines(), metrics=metrics, role_id=role_id
+        worker = await asyncio.create_subprocess_exec(
+            str(RECRUIT),
+            "worker",
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
         )
+        try:
+            client = await connect(server.address)
+            role = await roles.open_role(client, "telemetry", roles.unique_recruiter())
+            await roles.to_calling(role)
+            await roles.log_consenting_call(role, "bjorn-ek")
+            role_id = role.id.removeprefix("role-")
+            reengage = client.get_workflow_handle(ops.reengagement_workflow_id(role_id, "bjorn-ek"))
+
+            async def started() -> bool:
+                return (await reengage.describe()).status is not None
+
+            await eventually(started, "the re-engagement check")
+            metrics = await asyncio.to_thread(scrape, metrics_port)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(worker.communicate(), timeout=30)
+        await asyncio.to_thread(log_path.write_bytes, stderr)
+        yield WorkerRun(log_lines=stderr.decode().splitlines(), metrics=metrics, role_id=role_id)
 
 
 async def test_every_log_line_is_json_with_ids_and_no_personal_data(worker_run: WorkerRun) -> None:
@@ -123,3 +122,6 @@ async def test_metrics_endpoint_serves_worker_and_winwin_metrics(worker_run: Wor
     ]
     assert delivered, "the call tasks are counted"
     assert float(delivered[0].rsplit(" ", 1)[1]) >= 2
+    for counter in ("winwin_calls_logged", "winwin_reengagements_started"):
+        samples = [line for line in metrics.splitlines() if line.startswith(counter)]
+        assert samples and float(samples[0].rsplit(" ", 1)[1]) >= 1, f"{counter} is counted"

@@ -12,6 +12,7 @@ from recruitment.letters import (
     call_fallback_notice,
     call_reminder,
     call_task,
+    delivery_failed_notice,
     fallback_letter,
     interview_kit,
     notes_reminder,
@@ -74,6 +75,12 @@ LETTERS: dict[str, Callable[[str], Letter]] = {
     ),
     "call_fallback_notice": lambda lang: call_fallback_notice(
         make_role(lang), make_candidate(), "3 unanswered attempts"
+    ),
+    "delivery_failed": lambda lang: delivery_failed_notice(
+        make_role(lang),
+        make_candidate(),
+        "rejection_letter",
+        "undeliverable: 550 5.1.1 no such user",
     ),
     "interview_kit": lambda lang: interview_kit(make_role(lang), make_candidate(), BOOKING),
     "notes_reminder": lambda lang: notes_reminder(make_role(lang), make_candidate(), BOOKING),
@@ -262,3 +269,31 @@ def test_reengagement_prompt_says_how_long_consent_lasts():
     body = reengagement_prompt(req, MATCHES).body
     assert "agreed on 18 Dec 2025 to be contacted about other roles" in body
     assert "Consent is valid until 18 Dec 2026." in body
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_delivery_failed_notice_says_who_has_no_answer_and_how_to_reach_them(language: str):
+    letter = delivery_failed_notice(
+        make_role(language),
+        make_candidate(),
+        "rejection_letter",
+        "undeliverable: 550 5.1.1 no such user",
+    )
+    assert "Bo Ek" in letter.subject
+    assert "bo-ek@example.com" in letter.body
+    assert "550 5.1.1 no such user." in letter.body
+    assert "undeliverable:" not in letter.body
+    assert "070-123 45 67" in letter.body
+    assert "recruit role status backend-dev" in letter.body
+    if language == "sv":
+        assert letter.body.startswith("Hej Karin Lund,\n\nAvslagsbrevet till Bo Ek")
+    else:
+        assert "The rejection letter to Bo Ek" in letter.body
+
+
+def test_delivery_failed_notice_without_a_phone_number():
+    letter = delivery_failed_notice(
+        make_role("en"), make_candidate(phone=None), "fallback_letter", "550 mailbox unavailable"
+    )
+    assert "The personal feedback letter to Bo Ek" in letter.body
+    assert "No phone number on file." in letter.body

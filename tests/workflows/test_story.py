@@ -187,7 +187,10 @@ async def test_consent_withdrawn_before_the_check_means_no_prompt(harness: Harne
     assert final.state == "consent_withdrawn" and final.erased
     # The check is over, so nothing can reach the recruiter about Björn any more.
     assert h.outbox("reengagement_prompt") == []
-    assert archive.export("bjorn-ek")["entries"] == []
+    # The call outcome, brief and consent are gone; the interview notes stay under the legal hold.
+    held = archive.export("bjorn-ek")["entries"]
+    assert [entry["kind"] for entry in held] == ["interview_notes"]
+    assert held[0]["hold_until"] is not None
 
 
 async def test_bad_input_is_refused_and_never_fails_a_workflow_task(harness: Harness) -> None:
