@@ -885,6 +885,11 @@ def print_status(status: RecruitmentStatus) -> None:
         out.print(ranking_table(status.ranking, names, status.offered_to or status.hired))
 
     pending = [call for call in status.calls_pending if not call.done]
+    if pending or status.calls_done or status.fallback_letters_sent:
+        say(
+            f"Calls:      {len(pending)} outstanding, {status.calls_overdue} overdue, "
+            f"{status.calls_done} done, {status.fallback_letters_sent} replaced by a letter"
+        )
     if pending:
         heading(f"Calls pending ({len(pending)})")
         now = datetime.now(UTC)

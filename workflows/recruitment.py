@@ -466,10 +466,8 @@ class RecruitmentWorkflow:
             NotificationKind.REJECTION_LETTER, record, letter, "rejection letter"
         )
         record.status = CandidateStatus.LETTER_SENT
-        self._event(
-            "rejection_letter_sent" if sent else "rejection_letter_undeliverable",
-            record.candidate_id,
-        )
+        if sent:
+            self._event("rejection_letter_sent", record.candidate_id)
 
     def _create_call_task(self, record: CandidateRecord) -> None:
         policy = self.state.role.policy
@@ -563,25 +561,28 @@ class RecruitmentWorkflow:
         letter = letters.fallback_letter(
             self.state.role, record.candidate, brief, filled=self._filled()
         )
-        await self._deliver_to_candidate(
+        sent = await self._deliver_to_candidate(
             NotificationKind.FALLBACK_LETTER, record, letter, "personal feedback letter"
         )
-        await steps.deliver(
-            self._notification(
-                NotificationKind.CALL_FALLBACK_NOTICE,
-                self.state.role.recruiter.email,
-                letters.call_fallback_notice(self.state.role, record.candidate, reason),
-                record.candidate_id,
-            ),
-            summary=f"tell recruiter: letter instead of call to {record.candidate_id}",
-        )
+        if sent:
+            # A bounce has already told the recruiter; otherwise they learn the letter went out.
+            await steps.deliver(
+                self._notification(
+                    NotificationKind.CALL_FALLBACK_NOTICE,
+                    self.state.role.recruiter.email,
+                    letters.call_fallback_notice(self.state.role, record.candidate, reason),
+                    record.candidate_id,
+                ),
+                summary=f"tell recruiter: letter instead of call to {record.candidate_id}",
+            )
+            self._event("fallback_letter_sent", record.candidate_id, reason)
+            count(
+                "winwin_fallback_letters", "Feedback letters sent because a call never happened"
+            ).add(1)
+        # Settled only now, so the role cannot close while the recruiter's notice is on its way.
         call.fallback_sent = True
         call.done = True
         record.status = CandidateStatus.FALLBACK_SENT
-        self._event("fallback_letter_sent", record.candidate_id, reason)
-        count("winwin_fallback_letters", "Feedback letters sent because a call never happened").add(
-            1
-        )
 
     @workflow.update(description="Log one call attempt, or the call itself.")
     async def log_call(self, outcome: CallOutcome) -> CallTask:

@@ -244,6 +244,8 @@ async def test_a_role_from_opening_to_closed(
     assert calls[0]["candidate_name"] == "Bo Ek"
     table = ok(await recruit("call", "list"))
     assert "bo-ek" in table.stdout
+    overview = ok(await recruit("role", "status", role_id))
+    assert "1 outstanding, 0 overdue, 0 done" in overview.stdout
 
     brief = ok(await recruit("call", "brief", role_id, "bo-ek"))
     assert "distributed-systems design" in brief.stdout

@@ -328,6 +328,8 @@ async def test_letters_due_while_the_mail_server_is_down_arrive_once_it_is_back(
 
     server.stop()
     stopped_at = time.monotonic()
+    # The letters fall due a second into the outage. Retries come 2, 4, 8 and 16 s apart, so the
+    # fifth attempt lands just after the server is back at 30 s.
     await asyncio.sleep(1.0)
     await accept_offer(handle)
 

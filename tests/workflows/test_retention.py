@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 from temporalio import activity
 from temporalio.testing import WorkflowEnvironment
@@ -68,6 +69,8 @@ def decided_role(role_id: str, decided: object) -> list[ArchiveEntry]:
     return rows
 
 
+# Two years pass on this server; the other tests' clocks are left alone.
+@pytest.mark.own_time_server
 async def test_the_scheduled_sweep_deletes_what_is_past_its_hold(
     env: WorkflowEnvironment, archive: NotesArchive
 ) -> None:
