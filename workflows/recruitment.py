@@ -105,7 +105,8 @@ class RecruitmentWorkflow:
         self._published: dict[str, object] = {}
         self._reminders_running: set[str] = set()
         self._calls_running: set[str] = set()
-        self._next_timer: str = ""
+        # When each call follow-up wakes next, and why: the panel shows the earliest.
+        self._timers: dict[str, tuple[datetime, str]] = {}
 
     # -- the process -------------------------------------------------------------------------
 
@@ -519,8 +520,10 @@ class RecruitmentWorkflow:
         while not settled():
             wake = min(next_reminder, call.fallback_at)
             label = "fallback letter" if wake == call.fallback_at else "call reminder"
-            self._next_timer = f"{label} for {candidate_id} at {self._due(wake)}"
+            self._timers[candidate_id] = (wake, f"{label} for `{candidate_id}`")
+            self._publish()
             await self._sleep_until_or(wake, settled, f"{label} for {candidate_id}")
+            self._timers.pop(candidate_id, None)
             if settled():
                 break
             if workflow.now() >= call.fallback_at:
@@ -840,9 +843,10 @@ class RecruitmentWorkflow:
             for call in sorted(pending, key=lambda c: c.due):
                 late = " — **overdue**" if call in overdue else ""
                 lines.append(f"- `{call.candidate_id}` due {self._due(call.due)}{late}")
-        if self._next_timer and self.state.stage == Stage.CALLING:
+        if self._timers and self.state.stage == Stage.CALLING:
+            wake, label = min(self._timers.values())
             lines.append("")
-            lines.append(f"**Next timer:** {self._next_timer}")
+            lines.append(f"**Next timer:** {label} at {self._due(wake)}")
         return "\n".join(lines)
 
     def _result(self) -> RecruitmentResult:

@@ -86,4 +86,5 @@ async def test_temporal_ui_shows_where_the_role_stands(worker_running: RunningTe
     assert "Stage: calling" in details
     assert "2 outstanding" in details
     assert "bjorn-ek due" in details and "cecilia-oberg due" in details
+    assert "Next timer: call reminder for" in details
     await role.terminate("test over")
