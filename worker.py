@@ -9,14 +9,16 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol
 
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.logs import configure_logging, get_logger
 from activities.notes import NotesActivities, NotesArchive
-from activities.notifications import notifier_from_env
+from activities.notifications import NotificationActivities, notifier_from_env
 from activities.roles import RoleActivities
 from recruitment.ops import TASK_QUEUE
 from workflows.recruitment import RecruitmentWorkflow
@@ -28,19 +30,23 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("RECRUIT_DATA_DIR", ".winwin"))
 
 
-def create_worker(
+class OpenRoleLookup(Protocol):
+    """Anything with a `find_open_roles` activity: visibility in production, a stand-in in tests."""
+
+    @property
+    def find_open_roles(self) -> Callable[..., Any]: ...
+
+
+def assemble_worker(
     client: Client,
-    task_queue: str = TASK_QUEUE,
-    data_dir: Path | None = None,
-    **worker_options: object,
+    task_queue: str,
+    notifier: NotificationActivities,
+    notes: NotesActivities,
+    roles: OpenRoleLookup,
+    **worker_options: Any,
 ) -> Worker:
-    """A worker for the role, re-engagement and retention-sweep workflows, with the notifier
-    chosen by RECRUIT_NOTIFIER and the legal hold by RECRUIT_LEGAL_HOLD."""
-    data_dir = data_dir or default_data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    notifier = notifier_from_env(data_dir)
-    notes = NotesActivities(NotesArchive.from_env(data_dir / "notes.db"))
-    roles = RoleActivities(client)
+    """Every workflow and activity Winwin runs, on the adapters given. Tests use this too, so
+    they register exactly what production does."""
     return Worker(
         client,
         task_queue=task_queue,
@@ -52,7 +58,27 @@ def create_worker(
             notes.sweep_notes_archive,
             roles.find_open_roles,
         ],
-        **worker_options,  # type: ignore[arg-type]
+        **worker_options,
+    )
+
+
+def create_worker(
+    client: Client,
+    task_queue: str = TASK_QUEUE,
+    data_dir: Path | None = None,
+    **worker_options: Any,
+) -> Worker:
+    """A worker for the role, re-engagement and retention-sweep workflows, with the notifier
+    chosen by RECRUIT_NOTIFIER and the legal hold by RECRUIT_LEGAL_HOLD."""
+    data_dir = data_dir or default_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return assemble_worker(
+        client,
+        task_queue,
+        notifier_from_env(data_dir),
+        NotesActivities(NotesArchive.from_env(data_dir / "notes.db")),
+        RoleActivities(client),
+        **worker_options,
     )
 
 

@@ -24,7 +24,6 @@ import pytest
 import pytest_asyncio
 from aiosmtpd.controller import Controller
 from temporalio.client import Client, WorkflowHandle
-from temporalio.worker import Worker
 
 from activities.notes import NotesActivities, NotesArchive
 from activities.notifications import NotificationActivities, SmtpSettings, message_id_for
@@ -43,8 +42,8 @@ from recruitment.models import (
 )
 from starter.devserver import free_port
 from tests.integration.conftest import RunningTemporal
+from worker import assemble_worker
 from workflows.recruitment import RecruitmentWorkflow
-from workflows.reengagement import ReengagementWorkflow
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -156,17 +155,7 @@ async def smtp_world(
     archive = NotesArchive(tmp_path / "notes.db")
     notes = NotesActivities(archive)
     roles = RoleActivities(dev_server.client)
-    async with Worker(
-        dev_server.client,
-        task_queue=task_queue,
-        workflows=[RecruitmentWorkflow, ReengagementWorkflow],
-        activities=[
-            notifier.deliver_notification,
-            notes.archive_entry,
-            notes.erase_candidate_data,
-            roles.find_open_roles,
-        ],
-    ):
+    async with assemble_worker(dev_server.client, task_queue, notifier, notes, roles):
         yield SmtpWorld(dev_server.client, task_queue, mail_server, archive)
     archive.close()
 

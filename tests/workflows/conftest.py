@@ -25,7 +25,6 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.notes import NotesActivities, NotesArchive
 from activities.notifications import NotificationActivities, Outbox
@@ -41,8 +40,8 @@ from recruitment.models import (
     Stage,
 )
 from starter.devserver import test_server_binary
+from worker import assemble_worker
 from workflows.recruitment import RecruitmentWorkflow
-from workflows.reengagement import ReengagementWorkflow
 
 SA_TYPES = {
     "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -210,16 +209,12 @@ async def harness(
     notifier = NotificationActivities(tmp_path, channel="outbox")
     notes = NotesActivities(NotesArchive(tmp_path / "notes.db"))
     replay_every_task = request.node.get_closest_marker("replay_every_task") is not None
-    async with Worker(
+    async with assemble_worker(
         env.client,
-        task_queue=task_queue,
-        workflows=[RecruitmentWorkflow, ReengagementWorkflow],
-        activities=[
-            notifier.deliver_notification,
-            notes.archive_entry,
-            notes.erase_candidate_data,
-            roles.find_open_roles,
-        ],
+        task_queue,
+        notifier,
+        notes,
+        roles,
         max_cached_workflows=0 if replay_every_task else 1000,
         # A bug fails the test's workflow at once instead of retrying its task until timeout.
         workflow_failure_exception_types=[Exception],

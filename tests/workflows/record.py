@@ -14,8 +14,6 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from temporalio.worker import Worker
-
 from activities.notes import NotesActivities, NotesArchive
 from activities.notifications import NotificationActivities
 from recruitment import ops
@@ -23,8 +21,8 @@ from recruitment.models import CallOutcome, OfferAccepted
 from tests import factories
 from tests.workflows.conftest import DescribedRoles, Harness, start_test_server
 from tests.workflows.test_story import interview_and_offer
+from worker import assemble_worker
 from workflows.recruitment import RecruitmentWorkflow
-from workflows.reengagement import ReengagementWorkflow
 
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
 
@@ -38,17 +36,7 @@ async def record() -> None:
             notifier = NotificationActivities(data_dir, channel="outbox")
             notes = NotesActivities(NotesArchive(data_dir / "notes.db"))
             task_queue = f"record-{uuid.uuid4()}"
-            async with Worker(
-                env.client,
-                task_queue=task_queue,
-                workflows=[RecruitmentWorkflow, ReengagementWorkflow],
-                activities=[
-                    notifier.deliver_notification,
-                    notes.archive_entry,
-                    notes.erase_candidate_data,
-                    roles.find_open_roles,
-                ],
-            ):
+            async with assemble_worker(env.client, task_queue, notifier, notes, roles):
                 h = Harness(env=env, task_queue=task_queue, data_dir=data_dir, roles=roles)
                 role_id = h.role_id("backend")
                 role = await interview_and_offer(h, role_id)
