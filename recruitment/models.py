@@ -333,9 +333,13 @@ class RecruitmentState(Model):
 
 
 class RecruitmentRun(RoleOpening):
-    """The run input: a RoleOpening, plus the state carried over by continue-as-new."""
+    """The run input: a RoleOpening, plus the state carried over by continue-as-new.
+
+    `history_event_limit` is how long a run's event history may grow before the role hands its
+    state to a fresh run; Temporal warns at 10,240 events."""
 
     carried_state: RecruitmentState | None = None
+    history_event_limit: int = Field(default=10_000, ge=100, le=40_000)
 
 
 class RecruitmentStatus(Model):

@@ -69,9 +69,6 @@ CRITERIA = SearchAttributeKey.for_keyword_list(ops.SA_CRITERIA)
 APPLICANTS = SearchAttributeKey.for_int(ops.SA_APPLICANTS)
 OPEN_CALLS = SearchAttributeKey.for_int(ops.SA_OPEN_CALLS)
 
-# Past this many events the role hands its state to a fresh run, well before Temporal warns.
-HISTORY_EVENT_LIMIT = 10_000
-
 # Candidates still waiting for an answer from us.
 IN_PLAY = frozenset(
     {
@@ -100,8 +97,11 @@ class RecruitmentWorkflow:
         if opening.carried_state is not None:
             self.state = opening.carried_state
         else:
-            role = RoleOpening.model_validate(opening.model_dump(exclude={"carried_state"}))
+            role = RoleOpening.model_validate(
+                opening.model_dump(exclude={"carried_state", "history_event_limit"})
+            )
             self.state = RecruitmentState(role=role)
+        self._history_event_limit = opening.history_event_limit
         self._published: dict[str, object] = {}
         self._reminders_running: set[str] = set()
         self._calls_running: set[str] = set()
@@ -136,14 +136,18 @@ class RecruitmentWorkflow:
         workflow.logger.info("continuing as new", extra={"role_id": self.state.role.role_id})
         workflow.continue_as_new(
             RecruitmentRun.model_validate(
-                {**self.state.role.model_dump(), "carried_state": self.state}
+                {
+                    **self.state.role.model_dump(),
+                    "carried_state": self.state,
+                    "history_event_limit": self._history_event_limit,
+                }
             )
         )
 
     def _history_is_long(self) -> bool:
         info = workflow.info()
         return info.is_continue_as_new_suggested() or info.get_current_history_length() > (
-            HISTORY_EVENT_LIMIT
+            self._history_event_limit
         )
 
     def _resume_timers(self) -> None:
