@@ -83,6 +83,19 @@ def next_business_morning(after: datetime, tz: str, at: time = time(9, 0)) -> da
     return _at(_next_weekday(_local_date(after, tz)), at, tz)
 
 
+def reminder_time(
+    since: datetime, number: int, every: int, tz: str, at: time = time(9, 0)
+) -> datetime:
+    """When the `number`-th reminder (from 1) goes out: the first business morning after
+    `since`, then every `every` business days."""
+    if number < 1 or every < 1:
+        raise ValueError(f"number and every must be 1 or more, got {number} and {every}")
+    day = _local_date(since, tz)
+    for _ in range(1 + (number - 1) * every):
+        day = _next_weekday(day)
+    return _at(day, at, tz)
+
+
 def format_due(moment: datetime, tz: str, language: str) -> str:
     """A short local date and time a person reads at a glance: "Tue 15 Dec 17:00"."""
     code = str(language).lower()

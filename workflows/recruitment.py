@@ -514,15 +514,18 @@ class RecruitmentWorkflow:
             ),
             summary=f"rejection call with {candidate_id} — due {self._due(call.due)}",
         )
-        next_reminder = calendar.next_business_morning(call.created_at, self.state.role.timezone)
-        for _ in range(call.reminders_sent):
-            next_reminder = self._after_business_days(next_reminder, policy.reminder_every)
+        tz = self.state.role.timezone
+
+        def next_reminder() -> datetime:
+            return calendar.reminder_time(
+                call.created_at, call.reminders_sent + 1, policy.reminder_every, tz
+            )
 
         def settled() -> bool:
             return call.done or call.attempts >= policy.fallback_attempts
 
         while not settled():
-            wake = min(next_reminder, call.fallback_at)
+            wake = min(next_reminder(), call.fallback_at)
             label = "fallback letter" if wake == call.fallback_at else "call reminder"
             self._timers[candidate_id] = (wake, f"{label} for `{candidate_id}`")
             self._publish()
@@ -551,7 +554,6 @@ class RecruitmentWorkflow:
             )
             self._event("call_reminder_sent", candidate_id, f"reminder {call.reminders_sent}")
             self._publish()  # the panel shows the call as overdue from the first late reminder
-            next_reminder = self._after_business_days(next_reminder, policy.reminder_every)
 
         if not call.done:
             await self._send_fallback_letter(record, brief)
@@ -955,12 +957,6 @@ class RecruitmentWorkflow:
 
     def _due(self, moment: datetime) -> str:
         return calendar.format_due(moment, self.state.role.timezone, self.state.role.language)
-
-    def _after_business_days(self, moment: datetime, days: int) -> datetime:
-        local_morning = calendar.next_business_morning(moment, self.state.role.timezone)
-        for _ in range(days - 1):
-            local_morning = calendar.next_business_morning(local_morning, self.state.role.timezone)
-        return local_morning
 
     async def _sleep_until_or(
         self, moment: datetime, done: Callable[[], bool], summary: str

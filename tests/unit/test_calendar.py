@@ -12,6 +12,7 @@ from recruitment.calendar import (
     format_due,
     is_business_day,
     next_business_morning,
+    reminder_time,
 )
 
 STOCKHOLM = "Europe/Stockholm"
@@ -114,3 +115,29 @@ def test_next_business_morning_is_after_and_on_a_business_day(start: datetime, t
     assert morning > start
     assert is_business_day(morning, tz)
     assert morning.astimezone(ZoneInfo(tz)).time() == time(9, 0)
+
+
+def test_reminders_after_a_friday_acceptance_come_each_business_morning():
+    friday = local(2025, 12, 12, 10, 0)
+    days = [format_due(reminder_time(friday, n, 1, STOCKHOLM), STOCKHOLM, "en") for n in (1, 2, 3)]
+    assert days == ["Mon 15 Dec 09:00", "Tue 16 Dec 09:00", "Wed 17 Dec 09:00"]
+
+
+def test_reminders_every_two_business_days_skip_the_weekend():
+    thursday = local(2025, 12, 11, 16, 0)
+    days = [
+        format_due(reminder_time(thursday, n, 2, STOCKHOLM), STOCKHOLM, "sv") for n in (1, 2, 3)
+    ]
+    assert days == ["fre 12 dec 09:00", "tis 16 dec 09:00", "tors 18 dec 09:00"]
+
+
+@given(
+    st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1)),
+    st.integers(min_value=1, max_value=20),
+    st.integers(min_value=1, max_value=5),
+)
+def test_reminders_fall_on_business_days_in_order(start, number, every):
+    since = start.replace(tzinfo=UTC)
+    this = reminder_time(since, number, every, STOCKHOLM)
+    following = reminder_time(since, number + 1, every, STOCKHOLM)
+    assert is_business_day(this, STOCKHOLM) and since < this < following
